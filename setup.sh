@@ -38,6 +38,7 @@ readonly packages=(
     libyaml-cpp-dev                       # configs and scenarios
     libns3-dev ns3 libgsl-dev             # ns-3 runtime (ns3 + libgsl-dev: see ns3Targets.cmake)
     tshark                                # cross-checks our captures with Wireshark's dissectors
+    jq                                    # command-line tests read `--json` output with it
 )
 
 install_missing_packages() {

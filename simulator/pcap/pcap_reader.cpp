@@ -15,7 +15,11 @@ std::variant<PcapReader, ReadError> PcapReader::open(const std::string& path) {
     char error_buffer[PCAP_ERRBUF_SIZE] = {};
     ::pcap* handle =
         pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, error_buffer);
-    if (handle == nullptr) return ReadError{path + ": " + error_buffer};
+    if (handle == nullptr) {
+        // libpcap names the file itself for some failures ("PATH: No such file…"), not others.
+        const std::string reason = error_buffer;
+        return ReadError{reason.starts_with(path) ? reason : path + ": " + reason};
+    }
     return PcapReader(handle);
 }
 
