@@ -5,17 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "tests/support/test_bytes.hpp"
+
 namespace bootstorm::proto {
 namespace {
 
-Bytes from_hex(std::string_view hex) {
-    Bytes out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-        out.push_back(
-            static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
-    }
-    return out;
-}
+using test::from_hex;
 
 // IPv4 header of tftp_dnsmasq_hpa_noopts_and_errors.pcap frame 3 (tshark -x, bytes 14-33);
 // its checksum field (offset 10) holds 0x38f7.

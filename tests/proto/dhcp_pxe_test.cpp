@@ -11,23 +11,13 @@
 
 #include "server/proto/dhcp.hpp"
 
+#include "tests/support/test_bytes.hpp"
+
 namespace bootstorm::proto {
 namespace {
 
-Bytes from_hex(std::string_view hex) {
-    const auto nibble = [](char c) {
-        return static_cast<std::uint8_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-    };
-    Bytes out;
-    for (std::size_t i = 0; i < hex.size(); ++i) {
-        if (hex[i] == ' ') continue;
-        out.push_back(static_cast<std::uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
-        ++i;
-    }
-    return out;
-}
-
-Ipv4Address ip(std::string_view text) { return Ipv4Address::parse(text).value(); }
+using test::from_hex;
+using test::ip;
 
 PxeVendorOptions decode_ok(ByteView octets) {
     auto result = decode_pxe_options(octets);

@@ -12,8 +12,14 @@
 #include <string>
 #include <string_view>
 
+#include "tests/support/test_bytes.hpp"
+
 namespace bootstorm::proto {
 namespace {
+
+using test::from_hex;
+using test::mac;
+using test::ip;
 
 // ipxe_autoboot_e1000_dnsmasq.pcap frame 1: iPXE (qemu e1000 ROM) DHCPDISCOVER (400 octets).
 constexpr std::string_view kIpxeDiscover =
@@ -135,19 +141,6 @@ constexpr std::string_view kPingcheckRequest =
     "0c0f1c2a3c20505845436c69656e743a417263683a30303030303a554e44493a3030323030313d070136e8ab"
     "57ed18ff";
 
-Bytes from_hex(std::string_view hex) {
-    const auto nibble = [](char c) {
-        return static_cast<std::uint8_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-    };
-    Bytes out;
-    for (std::size_t i = 0; i < hex.size(); ++i) {
-        if (hex[i] == ' ') continue;
-        out.push_back(static_cast<std::uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
-        ++i;
-    }
-    return out;
-}
-
 Bytes bytes_of(std::string_view text) { return Bytes(text.begin(), text.end()); }
 
 constexpr std::size_t kSnameOffset = 44;
@@ -209,8 +202,6 @@ std::vector<std::uint8_t> item_codes(const DhcpOptionList& list) {
     for (const DhcpOption& item : list.items) codes.push_back(item.code);
     return codes;
 }
-
-Ipv4Address ip(std::string_view text) { return Ipv4Address::parse(text).value(); }
 
 TEST(DhcpCapture, EveryCapturedMessageReencodesExactly) {
     for (const std::string_view hex :

@@ -7,18 +7,12 @@
 #include <set>
 #include <string>
 
+#include "tests/support/test_bytes.hpp"
+
 namespace bootstorm::proto {
 namespace {
 
-Bytes from_hex(std::string_view hex) {
-    Bytes bytes;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-        while (hex[i] == ' ') ++i;
-        bytes.push_back(
-            static_cast<std::uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-    }
-    return bytes;
-}
+using test::from_hex;
 
 Bytes concat(std::initializer_list<Bytes> parts) {
     Bytes all;

@@ -6,19 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "tests/support/test_bytes.hpp"
+
 namespace bootstorm::proto {
 namespace {
 
-Bytes from_hex(std::string_view hex) {
-    Bytes out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-        out.push_back(
-            static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
-    }
-    return out;
-}
-
-MacAddress mac(std::string_view text) { return MacAddress::parse(text).value(); }
+using test::from_hex;
+using test::mac;
 
 // Real frames, bytes as tshark -x shows them.
 // dnsmasq_raw_unicast_offer_arp_reply.pcap frame 9: dnsmasq's unicast ARP request (42 bytes).

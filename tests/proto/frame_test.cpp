@@ -7,20 +7,14 @@
 
 #include "server/proto/checksum.hpp"
 
+#include "tests/support/test_bytes.hpp"
+
 namespace bootstorm::proto {
 namespace {
 
-Bytes from_hex(std::string_view hex) {
-    Bytes out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-        out.push_back(
-            static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
-    }
-    return out;
-}
-
-MacAddress mac(std::string_view text) { return MacAddress::parse(text).value(); }
-Ipv4Address ip(std::string_view text) { return Ipv4Address::parse(text).value(); }
+using test::from_hex;
+using test::mac;
+using test::ip;
 
 // Whole frames from the captures in pcaps/, as tshark -x shows them.
 // dnsmasq_raw_unicast_offer_arp_reply.pcap frame 9: dnsmasq's ARP request, unpadded (42 bytes).

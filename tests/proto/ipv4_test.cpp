@@ -8,19 +8,13 @@
 
 #include "server/proto/checksum.hpp"
 
+#include "tests/support/test_bytes.hpp"
+
 namespace bootstorm::proto {
 namespace {
 
-Bytes from_hex(std::string_view hex) {
-    Bytes out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-        out.push_back(
-            static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
-    }
-    return out;
-}
-
-Ipv4Address ip(std::string_view text) { return Ipv4Address::parse(text).value(); }
+using test::from_hex;
+using test::ip;
 
 // IPv4 packets of real frames (Ethernet header removed), as tshark -x shows them.
 // atftpd_pxe_mtftp_small.pcap frame 1: IGMPv3 report with the Router Alert option (RFC 2113).

@@ -6,19 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "tests/support/test_bytes.hpp"
+
 namespace bootstorm::proto {
 namespace {
 
-Bytes from_hex(std::string_view hex) {
-    Bytes out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-        out.push_back(
-            static_cast<std::uint8_t>(std::stoul(std::string(hex.substr(i, 2)), nullptr, 16)));
-    }
-    return out;
-}
-
-Ipv4Address ip(std::string_view text) { return Ipv4Address::parse(text).value(); }
+using test::from_hex;
+using test::ip;
 
 // UDP datagrams (the IPv4 payload) of real frames, as tshark -x shows them. The captures were
 // taken on veth with TX checksum offload, so the sender's datagrams carry the kernel's
