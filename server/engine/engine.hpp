@@ -51,6 +51,9 @@ enum class Delivery : std::uint8_t {
     broadcast,       // to 255.255.255.255 on `interface`, link broadcast
     unicast_to_mac,  // to destination.ip at `destination_mac` without asking ARP: the client
                      // has no address yet ("ARP stuffing", RFC 2131 §4.1)
+    multicast,       // to destination.ip, a group (224.0.0.0/4), out of `interface`
+                     // (IP_MULTICAST_IF) with TTL 1 so it stays on the link, loopback off; the
+                     // link address follows from the group (RFC 1112 §6.4). PXE MTFTP DATA.
 };
 
 struct OutgoingDatagram {

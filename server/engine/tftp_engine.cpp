@@ -62,6 +62,54 @@ TftpEngine::TftpEngine(TftpEngineConfig config, FileStore& files, BootFileLookup
     }
 }
 
+void TftpEngine::reconfigure(TftpEngineConfig config, Instant now, Outbox& out) {
+    assert(config.listen_port == config_.listen_port);
+    assert(config.first_transfer_port == config_.first_transfer_port);
+    assert(config.last_transfer_port == config_.last_transfer_port);
+    assert(config.mtu >= 68);
+    const config::TftpFlowControl old_flow = config_.settings.flow_control;
+    const Duration old_burst = config_.rate_burst;
+    config_ = std::move(config);
+    path_rules_.backslash_to_slash = config_.settings.paths.backslash_to_slash;
+    path_rules_.case_insensitive = config_.settings.paths.case_insensitive;
+    path_rules_.strip_trailing_garbage = config_.compat.strip_filename_garbage;
+
+    const config::TftpFlowControl& flow = config_.settings.flow_control;
+    const bool burst_changed = old_burst != config_.rate_burst;
+    if (flow.global_rate_bytes_per_s != old_flow.global_rate_bytes_per_s || burst_changed) {
+        if (flow.global_rate_bytes_per_s) {
+            global_rate_.emplace(*flow.global_rate_bytes_per_s, config_.rate_burst);
+        } else {
+            global_rate_.reset();
+        }
+    }
+    if (flow.per_client_rate_bytes_per_s != old_flow.per_client_rate_bytes_per_s || burst_changed) {
+        // Rebuilt from the running transfers, so each address counts all of its transfers and
+        // its pacer lives exactly as long as they do (end_transfer).
+        client_rates_.clear();
+        if (const auto rate = flow.per_client_rate_bytes_per_s) {
+            for (const auto& [port, transfer] : transfers_) {
+                auto [entry, inserted] = client_rates_.try_emplace(
+                    transfer.params().peer.ip, ClientRate{RatePacer(*rate, config_.rate_burst), 0});
+                ++entry->second.transfers;
+            }
+        }
+    }
+    if (!global_rate_) {
+        // Transfers that waited for a global cap which is gone send now.
+        std::deque<GlobalWaiter> waiters = std::move(global_waiters_);
+        global_waiters_.clear();
+        for (const GlobalWaiter& waiter : waiters) {
+            const auto found = transfers_.find(waiter.port);
+            if (found == transfers_.end() || found->second.serial() != waiter.serial) continue;
+            found->second.waiting_for_global_rate = false;
+            pump(found->second, now, out, false);
+        }
+    }
+    admit_waiting(now, out);
+    prune_deadlines();
+}
+
 // --- arrivals ---------------------------------------------------------------------------------
 
 void TftpEngine::on_datagram(const Datagram& datagram, Instant now, Outbox& out) {
@@ -409,15 +457,8 @@ bool TftpEngine::pump(TftpTransfer& transfer, Instant now, Outbox& out,
 bool TftpEngine::send_next_block(TftpTransfer& transfer, Instant now, Outbox& out) {
     const std::uint64_t block = transfer.next_block();
     const std::size_t length = transfer.length_of(block);
-    // DATA, RFC 1350 §5: opcode 3, block number, payload; written in place to avoid a copy.
     proto::Bytes payload;
-    payload.reserve(4 + length);
-    proto::ByteWriter writer(payload);
-    writer.u16(static_cast<std::uint16_t>(proto::TftpOpcode::data));
-    writer.u16(TftpTransfer::wire_block(block));
-    payload.resize(4 + length);
-    const std::size_t read = files_.read(transfer.params().info.id, transfer.offset_of(block),
-                                         std::span<std::uint8_t>(payload).subspan(4));
+    const std::size_t read = read_data_packet(files_, transfer, block, payload);
     if (read != length) {
         refuse(transfer.params().local, transfer.params().peer, transfer.params().interface,
                TftpErrorCode::not_defined, "read error", out);

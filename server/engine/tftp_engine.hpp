@@ -12,7 +12,8 @@
 //    (QUIRK(requires_reply_from_requested_ip)), and the client's replies arrive there: the
 //    runtime binds a socket for a port the first time the engine sends from it, hands the engine
 //    whatever arrives on it (Datagram::destination says which transfer), and may close it on
-//    TransferPortReleased, after sending that call's datagrams.
+//    TransferPortReleased, after sending that call's datagrams — unless one of them left from
+//    that port: a waiting request admitted in the same call takes the first-freed port at once.
 //  - A broadcast RRQ (to 255.255.255.255) is answered from `interface_addresses[interface]`
 //    (QUIRK(rrq_sent_to_broadcast)); subnet-directed broadcasts are not recognised here.
 //
@@ -96,6 +97,14 @@ public:
     void on_datagram(const Datagram& datagram, Instant now, Outbox& out);
     void on_timeout(Instant now, Outbox& out);
     std::optional<Instant> next_timeout() const;
+
+    // A new configuration (SIGHUP) without dropping anything: running transfers keep their file,
+    // port and negotiated options; queued clients keep their place. Path rules, switches and
+    // option limits apply to requests from now on; changed rate caps start afresh (pacers of
+    // unchanged caps keep their state) and bind running transfers too; a raised admission limit
+    // admits waiting clients at once. The runtime facts listen_port and the transfer port range
+    // must stay the same (the runtime's sockets are bound to them).
+    void reconfigure(TftpEngineConfig config, Instant now, Outbox& out);
 
     std::size_t active_transfers() const { return transfers_.size(); }
     std::size_t queued_requests() const { return waiting_.size(); }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <span>
 
 namespace bootstorm::engine {
 
@@ -69,6 +70,20 @@ void TftpTransfer::on_retransmit_timeout() {
     } else {
         open_window();
     }
+}
+
+std::size_t read_data_packet(FileStore& files, const TftpTransfer& transfer, std::uint64_t block,
+                             proto::Bytes& packet) {
+    const std::size_t length = transfer.length_of(block);
+    // Written in place: header first, then the file's bytes straight into the packet.
+    packet.clear();
+    packet.reserve(4 + length);
+    proto::ByteWriter writer(packet);
+    writer.u16(static_cast<std::uint16_t>(proto::TftpOpcode::data));
+    writer.u16(TftpTransfer::wire_block(block));
+    packet.resize(4 + length);
+    return files.read(transfer.params().info.id, transfer.offset_of(block),
+                      std::span<std::uint8_t>(packet).subspan(4));
 }
 
 }  // namespace bootstorm::engine

@@ -10,6 +10,7 @@
 // (dnsmasq's wrap inference, commit d81b1d7).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -100,5 +101,11 @@ private:
     std::uint32_t timeouts_in_a_row_ = 0;
     std::uint32_t retransmissions_ = 0;
 };
+
+// DATA `block` of `transfer` (RFC 1350 §5: opcode 3, block number, payload), read from `files`
+// into `packet`, which it replaces. Returns the payload octets read: fewer than
+// transfer.length_of(block) only on a read error. Shared by the TFTP and PXE MTFTP engines.
+std::size_t read_data_packet(FileStore& files, const TftpTransfer& transfer, std::uint64_t block,
+                             proto::Bytes& packet);
 
 }  // namespace bootstorm::engine

@@ -846,6 +846,88 @@ TEST_F(TftpEngineTest, GlobalRateCapIsSharedInTurn) {
     EXPECT_EQ(order, (std::vector<Endpoint>{client_b, client_a, client_b, client_a}));
 }
 
+// --- reconfiguration (SIGHUP) ---------------------------------------------------------------
+
+TEST_F(TftpEngineTest, ReconfigureKeepsRunningTransfersAndAppliesToNewRequests) {
+    files_.add("f", pattern(3000));
+    Outbox out = send(request(client_a, "f", {{"blksize", "1024"}}), at(0ms));
+    ASSERT_EQ(oack_of(out.datagrams.at(0)), (std::vector<TftpOption>{{"blksize", "1024"}}));
+    out = send(ack(client_a, first_port, 0), at(1ms));
+    ASSERT_EQ(data_blocks(out), (std::vector<std::uint16_t>{1}));
+
+    TftpEngineConfig changed = config_;
+    changed.settings.max_blksize = 512;
+    Outbox reconfigured;
+    engine().reconfigure(changed, at(2ms), reconfigured);
+    EXPECT_TRUE(reconfigured.empty());
+    EXPECT_EQ(engine().active_transfers(), 1u);
+
+    // A new request gets the new limit...
+    out = send(request(client_b, "f", {{"blksize", "1024"}}), at(3ms));
+    EXPECT_EQ(oack_of(out.datagrams.at(0)), (std::vector<TftpOption>{{"blksize", "512"}}));
+    // ...while A keeps its 1024-octet blocks to the end.
+    out = send(ack(client_a, first_port, 1), at(4ms));
+    EXPECT_EQ(std::get<proto::TftpData>(decode(out.datagrams.at(0))).payload.size(), 1024u);
+    out = send(ack(client_a, first_port, 2), at(5ms));
+    EXPECT_EQ(std::get<proto::TftpData>(decode(out.datagrams.at(0))).payload.size(), 952u);
+    out = send(ack(client_a, first_port, 3), at(6ms));
+    ASSERT_EQ(events_of<TransferDone>(out).size(), 1u);
+    EXPECT_EQ(events_of<TransferDone>(out)[0].bytes, 3000u);
+}
+
+TEST_F(TftpEngineTest, ReconfigureWithAHigherAdmissionLimitAdmitsWaitingClients) {
+    config_.settings.flow_control.max_concurrent_transfers = 1;
+    files_.add("f", pattern(100));
+    send(request(client_a, "f"), at(0ms));
+    EXPECT_EQ(events_of<TransferQueued>(send(request(client_b, "f"), at(1ms))).size(), 1u);
+
+    TftpEngineConfig changed = config_;
+    changed.settings.flow_control.max_concurrent_transfers = 2;
+    Outbox out;
+    engine().reconfigure(changed, at(2ms), out);
+    ASSERT_EQ(out.datagrams.size(), 1u);
+    EXPECT_EQ(out.datagrams[0].destination, client_b);
+    EXPECT_EQ(data_block(out.datagrams[0]), 1);
+    EXPECT_EQ(engine().active_transfers(), 2u);
+    EXPECT_EQ(engine().queued_requests(), 0u);
+}
+
+TEST_F(TftpEngineTest, ReconfigureWithoutTheGlobalCapReleasesItsWaiters) {
+    config_.settings.flow_control.global_rate_bytes_per_s = 5160;
+    config_.rate_burst = Duration::zero();
+    files_.add("f", pattern(5000));
+    send(request(client_a, "f"), at(0ms));
+    EXPECT_TRUE(send(request(client_b, "f"), at(0ms)).datagrams.empty());  // waits its turn
+
+    TftpEngineConfig changed = config_;
+    changed.settings.flow_control.global_rate_bytes_per_s.reset();
+    Outbox out;
+    engine().reconfigure(changed, at(1ms), out);
+    ASSERT_EQ(out.datagrams.size(), 1u);
+    EXPECT_EQ(out.datagrams[0].destination, client_b);
+    // A is no longer paced either: its next block follows its ACK at once.
+    out = send(ack(client_a, first_port, 1), at(2ms));
+    EXPECT_EQ(data_blocks(out), (std::vector<std::uint16_t>{2}));
+}
+
+TEST_F(TftpEngineTest, ReconfigureWithAPerClientCapPacesRunningTransfers) {
+    files_.add("f", pattern(2048));
+    send(request(client_a, "f"), at(0ms));
+    TftpEngineConfig changed = config_;
+    changed.settings.flow_control.per_client_rate_bytes_per_s = 5160;  // one DATA per 100 ms
+    changed.rate_burst = Duration::zero();
+    Outbox out;
+    engine().reconfigure(changed, at(1ms), out);
+    EXPECT_TRUE(out.empty());
+
+    out = send(ack(client_a, first_port, 1), at(2ms));
+    EXPECT_EQ(data_blocks(out), (std::vector<std::uint16_t>{2}));  // the first DATA is free
+    out = send(ack(client_a, first_port, 2), at(3ms));
+    EXPECT_TRUE(out.datagrams.empty());
+    EXPECT_EQ(engine().next_timeout(), at(102ms));
+    EXPECT_EQ(data_blocks(tick(at(102ms))), (std::vector<std::uint16_t>{3}));
+}
+
 TEST(TftpEngineConfig, FollowsTheConfiguredSwitches) {
     config::Config config;
     config.tftp.max_blksize = 1024;
