@@ -136,6 +136,8 @@ struct MtftpGroup {
     std::uint8_t listen_s = 0;        // sub-option 4, TMOUT: listen before opening, 1-255
     std::uint8_t reopen_delay_s = 0;  // sub-option 5, DELAY: wait before re-opening, 1-255
     PortByteOrder port_byte_order = PortByteOrder::network;
+
+    bool operator==(const MtftpGroup&) const = default;
 };
 
 struct PxeSettings {
@@ -183,6 +185,19 @@ struct Group {
     std::map<Quirk, bool> compat;                  // overrides of PxeSettings::compat
 };
 
+// Where bootstormd keeps acknowledged leases (the crash-safe journal, lease_journal.hpp).
+struct LeaseSettings {
+    // Relative paths in YAML are resolved against the YAML's folder; the loader always sets it
+    // (default: "<config file stem>.leases" beside the config file).
+    std::filesystem::path journal;
+};
+
+// bootstormd's optional HTTP listener: per-node boot state (JSON, a live page) and metrics.
+struct StatusSettings {
+    Ipv4Address address{{127, 0, 0, 1}};
+    std::uint16_t port = 0;  // TCP, 1-65535
+};
+
 struct Config {
     std::filesystem::path source;  // the YAML file it was loaded from
     ServerIdentity server;
@@ -190,6 +205,8 @@ struct Config {
     std::vector<Subnet> subnets;  // sorted by network address, disjoint
     TftpSettings tftp;
     PxeSettings pxe;
+    LeaseSettings leases;
+    std::optional<StatusSettings> status;  // none: no HTTP listener
     std::map<std::string, Group, std::less<>> groups;
     NodeDatabase nodes;  // every node's group is in `groups`, its IP in a subnet
 

@@ -396,6 +396,8 @@ private:
     std::optional<Ipv4Network> subnet_network(const Section& section);
     void load_tftp(const Field& field);
     void load_pxe(const Field& field);
+    void load_leases(const Field& field);
+    void load_status(const Field& field);
     void load_mtftp(const Field& field);
     std::optional<std::pair<std::string, MtftpGroup>> mtftp_entry(const Field& item);
     void load_compat(const Field& field, std::map<Quirk, bool>& compat);
@@ -465,13 +467,17 @@ std::optional<Field> Section::require(std::string_view key) const {
 Config Loader::load(const YAML::Node& root) {
     config_.source = path_;
     const Field top{root, "", root.IsNull() ? 1 : line_of(root)};
-    const Section section(
-        *this, top, {"server", "dns", "subnets", "tftp", "pxe", "groups", "nodes", "node_files"});
+    const Section section(*this, top,
+                          {"server", "dns", "subnets", "tftp", "pxe", "leases", "status", "groups",
+                           "nodes", "node_files"});
     // DNS first (subnets default to its domain), PXE before subnets (proxy mode has no pools).
     if (const auto field = section.require("server")) load_server(*field);
     if (const auto field = section.require("dns")) load_dns(*field);
     if (const auto field = section.get("pxe")) load_pxe(*field);
     if (const auto field = section.require("tftp")) load_tftp(*field);
+    config_.leases.journal = base_ / (path_.stem().string() + ".leases");
+    if (const auto field = section.get("leases")) load_leases(*field);
+    if (const auto field = section.get("status")) load_status(*field);
     if (const auto field = section.get("groups")) load_groups(*field);
     if (const auto field = section.require("subnets")) load_subnets(*field);
     if (const auto field = section.get("nodes")) load_inline_nodes(*field);
@@ -743,6 +749,41 @@ void Loader::load_tftp(const Field& field) {
             tftp.paths.case_insensitive = boolean(*value).value_or(false);
         }
     }
+}
+
+void Loader::load_leases(const Field& field) {
+    const Section section(*this, field, {"journal"});
+    if (const auto journal = section.get("journal")) {
+        if (const auto text = string(*journal)) {
+            if (text->empty()) {
+                error(journal->line, "leases.journal must name a file");
+            } else {
+                const fs::path given(*text);
+                config_.leases.journal =
+                    (given.is_absolute() ? given : base_ / given).lexically_normal();
+            }
+        }
+    }
+}
+
+void Loader::load_status(const Field& field) {
+    const Section section(*this, field, {"address", "port"});
+    StatusSettings status;
+    bool ok = true;
+    if (const auto value = section.get("address")) {
+        // Any local address, 0.0.0.0 included (all of them): not host_address().
+        const auto ip = address(*value);
+        ok = ip.has_value();
+        if (ip) status.address = *ip;
+    }
+    if (const auto port = section.require("port")) {
+        const auto value = integer_as<std::uint16_t>(*port, 1, 65535);
+        ok = ok && value.has_value();
+        if (value) status.port = *value;
+    } else {
+        ok = false;
+    }
+    if (ok) config_.status = status;
 }
 
 void Loader::load_pxe(const Field& field) {

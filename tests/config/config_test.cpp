@@ -217,6 +217,50 @@ TEST(Config, DocumentationListsEveryCompatibilitySwitch) {
     }
 }
 
+TEST(Config, LeaseJournalAndStatusListener) {
+    // Defaults: a journal named after the config file beside it, no HTTP listener.
+    const LoadResult plain = load_config_from_string(base_config, "/etc/bootstorm/cfg.yaml");
+    ASSERT_TRUE(plain.ok()) << error_text(plain);
+    EXPECT_EQ(plain.config->leases.journal, fs::path("/etc/bootstorm/cfg.leases"));
+    EXPECT_FALSE(plain.config->status.has_value());
+
+    const std::string text = with("groups:\n", R"(leases:
+  journal: state/../leases.journal
+status:
+  port: 9067
+groups:
+)");
+    const LoadResult result = load_config_from_string(text, "/etc/bootstorm/cfg.yaml");
+    ASSERT_TRUE(result.ok()) << error_text(result);
+    EXPECT_EQ(result.config->leases.journal, fs::path("/etc/bootstorm/leases.journal"));
+    ASSERT_TRUE(result.config->status.has_value());
+    EXPECT_EQ(result.config->status->address, (Ipv4Address{{127, 0, 0, 1}}));
+    EXPECT_EQ(result.config->status->port, 9067);
+
+    const LoadResult all = load_config_from_string(
+        with("groups:\n",
+             "status: {address: 0.0.0.0, port: 80}\nleases: {journal: /var/l}\n"
+             "groups:\n"),
+        "cfg.yaml");
+    ASSERT_TRUE(all.ok()) << error_text(all);
+    EXPECT_EQ(all.config->status->address, Ipv4Address::any());
+    EXPECT_EQ(all.config->leases.journal, fs::path("/var/l"));
+}
+
+TEST(ConfigErrors, LeasesAndStatus) {
+    expect_error(with("groups:\n", "leases:\n  journal: \"\"\ngroups:\n"),
+                 "journal:", "leases.journal must name a file");
+    expect_error(with("groups:\n", "leases:\n  jornal: x\ngroups:\n"),
+                 "jornal:", "unknown key 'jornal' in leases (did you mean 'journal'?)");
+    expect_error(with("groups:\n", "status:\n  address: 127.0.0.1\ngroups:\n"),
+                 "status:", "missing required key 'port' in status");
+    expect_error(with("groups:\n", "status:\n  port: 70000\ngroups:\n"), "port: 70000",
+                 "status.port must be an integer from 1 to 65535, not '70000'");
+    expect_error(with("groups:\n", "status:\n  address: localhost\n  port: 80\ngroups:\n"),
+                 "address: localhost",
+                 "status.address must be an IPv4 address (a.b.c.d), not 'localhost'");
+}
+
 TEST(Config, SubnetContainingUsesSortedDisjointSubnets) {
     const std::string text = with("subnets:\n", R"(subnets:
   - network: 198.18.64.0/18
@@ -340,7 +384,7 @@ TEST(ConfigErrors, UnknownAndRepeatedKeys) {
                  "unknown key 'nodez' at the top level (did you mean 'nodes'?)");
     expect_error(with("tftp:\n", "options: 1\ntftp:\n"), "options: 1",
                  "unknown key 'options' at the top level (expected one of: server, dns, subnets, "
-                 "tftp, pxe, groups, nodes, node_files)");
+                 "tftp, pxe, leases, status, groups, nodes, node_files)");
 }
 
 TEST(ConfigErrors, WrongTypesAndMissingKeys) {
