@@ -14,7 +14,7 @@ usage: ./setup.sh run|test
   run    install missing Debian packages, build bootstorm, run the main job and write its
          report under reports/generated/
   test   install missing Debian packages, then run the whole suite:
-           1. warnings-as-errors build + every ctest label (unit, vectors, cli, fuzz replay)
+           1. warnings-as-errors build + every ctest label (unit, vectors, cli, live, fuzz replay)
            2. the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
            3. each decoder fuzz target under libFuzzer for FUZZ_SECONDS (default 30) each
 
@@ -39,6 +39,11 @@ readonly packages=(
     libns3-dev ns3 libgsl-dev             # ns-3 runtime (ns3 + libgsl-dev: see ns3Targets.cmake)
     tshark                                # cross-checks our captures with Wireshark's dissectors
     jq                                    # command-line tests read `--json` output with it
+    iproute2 procps                       # live tests: ip netns/veth/macvlan, sysctl
+    busybox udhcpc isc-dhcp-client        # live tests: real DHCP clients (udhcpc, dhclient)
+    atftp tftp-hpa                        # live tests: TFTP clients only (no atftpd/tftpd-hpa)
+    dnsmasq-base                          # live tests' reference peer: the binary, no system service
+    qemu-system-x86 ipxe-qemu tcpdump     # live test: real iPXE firmware PXE-boots in qemu (TCG)
 )
 
 install_missing_packages() {
