@@ -255,7 +255,9 @@ Daemon::Daemon(std::filesystem::path config_path, config::Config config, Logger&
       dns_(*this, "dns"),
       signals_(io_, SIGTERM, SIGINT, SIGHUP) {}
 
-Daemon::~Daemon() {
+Daemon::~Daemon() { stop_serving(); }
+
+void Daemon::stop_serving() {
     dhcp_.host.stop();
     tftp_.host.stop();
     mtftp_.host.stop();
@@ -685,14 +687,7 @@ void Daemon::shutdown(std::string_view reason) {
                             tftp_.engine ? tftp_.engine->active_transfers() : std::size_t{0}}});
     // Stop reading first; every lease record is already on disk (appended and fdatasynced
     // before its reply left), so there is nothing to flush.
-    dhcp_.host.stop();
-    tftp_.host.stop();
-    mtftp_.host.stop();
-    dns_.host.stop();
-    close_all(dhcp_);
-    close_all(tftp_);
-    close_all(mtftp_);
-    close_all(dns_);
+    stop_serving();
     if (status_) status_->stop();
     const std::size_t stuffed = arp_.size();
     arp_.remove_all();

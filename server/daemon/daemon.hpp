@@ -117,6 +117,8 @@ private:
     void wait_for_signals();
     void reload();
     void shutdown(std::string_view reason);
+    // Stops every engine host and closes every socket (shutdown and destruction).
+    void stop_serving();
 
     boost::asio::io_context io_;
     Logger& log_;

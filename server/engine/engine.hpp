@@ -8,6 +8,7 @@
 #include <concepts>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "server/engine/events.hpp"
@@ -35,6 +36,11 @@ struct Endpoint {
 
     auto operator<=>(const Endpoint&) const = default;
 };
+
+// "198.18.0.10:49152", for events and Dropped reasons.
+inline std::string to_string(const Endpoint& endpoint) {
+    return endpoint.ip.to_string() + ":" + std::to_string(endpoint.port);
+}
 
 // A datagram as it arrived. `interface` is the arrival interface's index (IP_PKTINFO in the
 // daemon, the NetDevice in ns-3), 0 when the runtime has one interface only.

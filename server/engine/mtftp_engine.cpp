@@ -9,17 +9,6 @@ namespace {
 
 using proto::TftpErrorCode;
 
-std::string endpoint_text(const Endpoint& endpoint) {
-    return endpoint.ip.to_string() + ":" + std::to_string(endpoint.port);
-}
-
-proto::Bytes encode_error(TftpErrorCode code, std::string_view message) {
-    proto::TftpErrorPacket error;
-    error.code = code;
-    error.message = std::string(message);
-    return proto::encode_tftp(proto::TftpPacket{std::move(error)});
-}
-
 }  // namespace
 
 MtftpEngineConfig mtftp_engine_config(const config::Config& config) {
@@ -102,7 +91,7 @@ void MtftpEngine::on_datagram(const Datagram& datagram, Instant now, Outbox& out
                 refuse(datagram, TftpErrorCode::unknown_transfer_id, "Unknown transfer ID", out);
             }
             drop("not the master: port " + std::to_string(port) + " transmits " +
-                 transmission.transfer.params().file + " to master " + endpoint_text(master));
+                 transmission.transfer.params().file + " to master " + to_string(master));
         } else if (!decoded) {
             drop(std::string(proto::to_string(decoded.error())));
         } else {
@@ -132,7 +121,7 @@ void MtftpEngine::on_datagram(const Datagram& datagram, Instant now, Outbox& out
 void MtftpEngine::refuse(const Datagram& datagram, TftpErrorCode code, const std::string& message,
                          Outbox& out) {
     out.send(OutgoingDatagram{datagram.destination, datagram.source, Delivery::unicast,
-                              std::nullopt, datagram.interface, encode_error(code, message)});
+                              std::nullopt, datagram.interface, proto::encode_tftp_error(code, message)});
 }
 
 void MtftpEngine::on_open(const Datagram& datagram, const proto::TftpPacket& packet, Instant now,
@@ -180,7 +169,7 @@ void MtftpEngine::on_open(const Datagram& datagram, const proto::TftpPacket& pac
         const Endpoint& master = transmissions_.at(running->second).transfer.params().peer;
         drop(peer == master ? "repeated open from the master of the running transmission of " + file
                             : "late joiner: " + file + " is being transmitted to master " +
-                                  endpoint_text(master) + "; the client listens");
+                                  to_string(master) + "; the client listens");
         return;
     }
     const auto opened = files_.open(file);
@@ -248,7 +237,7 @@ bool MtftpEngine::send_block(Transmission& transmission, Outbox& out) {
     if (read != transfer.length_of(block)) {
         out.send(OutgoingDatagram{params.local, params.peer, Delivery::unicast, std::nullopt,
                                   params.interface,
-                                  encode_error(TftpErrorCode::not_defined, "read error")});
+                                  proto::encode_tftp_error(TftpErrorCode::not_defined, "read error")});
         finish_failed(transmission,
                       "read " + std::to_string(read) + " of " +
                           std::to_string(transfer.length_of(block)) + " octets at offset " +

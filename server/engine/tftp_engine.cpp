@@ -10,17 +10,6 @@ namespace {
 
 using proto::TftpErrorCode;
 
-std::string client_text(const Endpoint& endpoint) {
-    return endpoint.ip.to_string() + ":" + std::to_string(endpoint.port);
-}
-
-proto::Bytes encode_error(TftpErrorCode code, std::string_view message) {
-    proto::TftpErrorPacket error;
-    error.code = code;
-    error.message = std::string(message);
-    return proto::encode_tftp(proto::TftpPacket{std::move(error)});
-}
-
 std::string milliseconds_text(Duration duration) {
     return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(duration).count()) +
            " ms";
@@ -141,7 +130,7 @@ void TftpEngine::on_datagram(const Datagram& datagram, Instant now, Outbox& out)
             drop(found == transfers_.end()
                      ? "no transfer on port " + std::to_string(datagram.destination.port)
                      : "wrong transfer ID: port " + std::to_string(datagram.destination.port) +
-                           " belongs to " + client_text(found->second.params().peer));
+                           " belongs to " + to_string(found->second.params().peer));
         } else if (!decoded) {
             drop(std::string(proto::to_string(decoded.error())));
         } else {
@@ -154,7 +143,7 @@ void TftpEngine::on_datagram(const Datagram& datagram, Instant now, Outbox& out)
 void TftpEngine::refuse(const Endpoint& from, const Endpoint& to, std::uint32_t interface,
                         TftpErrorCode code, const std::string& message, Outbox& out) {
     out.send(OutgoingDatagram{from, to, Delivery::unicast, std::nullopt, interface,
-                              encode_error(code, message)});
+                              proto::encode_tftp_error(code, message)});
 }
 
 void TftpEngine::on_request(const Datagram& datagram, const proto::TftpRequest& request,

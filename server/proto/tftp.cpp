@@ -341,4 +341,11 @@ TftpOptions parse_tftp_options(std::span<const TftpOption> options) {
     return parsed;
 }
 
+Bytes encode_tftp_error(TftpErrorCode code, std::string_view message) {
+    TftpErrorPacket error;
+    error.code = code;
+    error.message = std::string(message);
+    return encode_tftp(TftpPacket{std::move(error)});
+}
+
 }  // namespace bootstorm::proto

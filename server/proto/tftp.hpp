@@ -115,6 +115,9 @@ using TftpPacket = std::variant<TftpRequest, TftpData, TftpAck, TftpErrorPacket,
 
 TftpOpcode opcode_of(const TftpPacket& packet);
 
+// An ERROR packet (RFC 1350 §5) with `message`, NUL-terminated, ready to send.
+Bytes encode_tftp_error(TftpErrorCode code, std::string_view message);
+
 // One value per check that makes a datagram undecodable.
 enum class TftpError : std::uint8_t {
     truncated_opcode,       // fewer than 2 octets
