@@ -1,6 +1,5 @@
-// bootstormd's engines in-process: a configuration loaded from YAML, the DHCP engine, an
-// in-memory file store, the TFTP engine (and the MTFTP engine when the configuration announces
-// groups), wrapped in a ServerHost to plug into a TestSwitch.
+// bootstormd's engines in-process (host::BootServer) with a configuration given as YAML text and
+// an in-memory file store, to plug into a TestSwitch.
 #pragma once
 
 #include <memory>
@@ -9,13 +8,13 @@
 #include <string_view>
 
 #include "server/config/config.hpp"
-#include "server/engine/dhcp_engine.hpp"
 #include "server/engine/memory_file_store.hpp"
-#include "server/engine/mtftp_engine.hpp"
-#include "server/engine/tftp_engine.hpp"
-#include "tests/client/server_host.hpp"
+#include "simulator/host/boot_server.hpp"
 
 namespace bootstorm::client::testing {
+
+using host::ServerHost;
+using host::TimedEvent;
 
 config::Config load_test_config(std::string_view yaml);
 
@@ -24,17 +23,14 @@ public:
     Bootstormd(std::string_view yaml, proto::MacAddress mac, ServerHost::Options options = {});
 
     engine::InMemoryFileStore& files() { return files_; }
-    engine::DhcpEngine& dhcp() { return dhcp_; }
-    ServerHost& host() { return host_; }
-    const ServerHost& host() const { return host_; }
+    engine::DhcpEngine& dhcp() { return server_.dhcp(); }
+    ServerHost& host() { return server_.host(); }
+    const ServerHost& host() const { return server_.host(); }
 
 private:
     std::unique_ptr<config::Config> config_;  // the engines keep references into it
-    engine::DhcpEngine dhcp_;
     engine::InMemoryFileStore files_;
-    engine::TftpEngine tftp_;
-    std::optional<engine::MtftpEngine> mtftp_;  // when the configuration announces groups
-    ServerHost host_;
+    host::BootServer server_;
 };
 
 }  // namespace bootstorm::client::testing

@@ -17,10 +17,12 @@
 #include "server/proto/address.hpp"
 #include "server/proto/bytes.hpp"
 #include "simulator/client/virtual_rom.hpp"
-#include "tests/client/server_host.hpp"
+#include "simulator/host/server_host.hpp"
 #include "tests/client/wire.hpp"
 
 namespace bootstorm::client::testing {
+
+using host::ServerHost;
 
 struct LinkOptions {
     Duration latency{};           // one way, between the endpoint and the switch

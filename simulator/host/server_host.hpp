@@ -24,7 +24,7 @@
 #include "server/proto/address.hpp"
 #include "server/proto/bytes.hpp"
 
-namespace bootstorm::client::testing {
+namespace bootstorm::host {
 
 using engine::Duration;
 using engine::Instant;
@@ -103,4 +103,4 @@ private:
     std::vector<std::string> undeliverable_;
 };
 
-}  // namespace bootstorm::client::testing
+}  // namespace bootstorm::host

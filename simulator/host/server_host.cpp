@@ -1,4 +1,4 @@
-#include "tests/client/server_host.hpp"
+#include "simulator/host/server_host.hpp"
 
 #include <algorithm>
 
@@ -9,7 +9,7 @@
 #include "server/proto/udp.hpp"
 #include "simulator/client/rom_stack.hpp"
 
-namespace bootstorm::client::testing {
+namespace bootstorm::host {
 
 namespace {
 
@@ -95,7 +95,7 @@ void ServerHost::drain(engine::Outbox& outbox, std::set<std::uint16_t>* ports, I
                 send(datagram, MacAddress::broadcast(), out);
                 break;
             case engine::Delivery::multicast:
-                send(datagram, multicast_mac(datagram.destination.ip), out);
+                send(datagram, client::multicast_mac(datagram.destination.ip), out);
                 break;
             case engine::Delivery::unicast_to_mac:
                 // SIOCSARP in bootstormd: the entry is written, no ARP is asked.
@@ -222,4 +222,4 @@ std::optional<Instant> ServerHost::next_timeout() const {
     return next;
 }
 
-}  // namespace bootstorm::client::testing
+}  // namespace bootstorm::host
