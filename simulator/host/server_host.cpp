@@ -124,7 +124,11 @@ void ServerHost::drain(engine::Outbox& outbox, std::set<std::uint16_t>* ports, I
     for (const engine::Event& event : outbox.events) {
         const auto* released = std::get_if<engine::TransferPortReleased>(&event);
         if (released != nullptr && ports != nullptr) ports->erase(released->port);
-        events_.push_back({now, event});
+        if (event_sink_) {
+            event_sink_(now, event);
+        } else {
+            events_.push_back({now, event});
+        }
     }
     outbox.clear();
 }

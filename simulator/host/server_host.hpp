@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -64,8 +65,12 @@ public:
     void on_timeout(Instant now, std::vector<proto::Bytes>& out);
     std::optional<Instant> next_timeout() const;
 
-    // Everything the engines reported, with the time of the call that produced it.
+    // Everything the engines reported, with the time of the call that produced it (unless a
+    // sink is set).
     const std::vector<TimedEvent>& events() const { return events_; }
+    // Events go to `sink` instead of events(): a long simulated storm reports too many to keep.
+    using EventSink = std::function<void(Instant, const engine::Event&)>;
+    void set_event_sink(EventSink sink) { event_sink_ = std::move(sink); }
     // Datagrams the runtime could not deliver (no ARP answer), as "ip:port" texts.
     const std::vector<std::string>& undeliverable() const { return undeliverable_; }
 
@@ -100,6 +105,7 @@ private:
     std::set<std::uint16_t> mtftp_ports_;  // the MTFTP engine's server and transmission ports
     std::uint16_t next_ip_id_ = 1;
     std::vector<TimedEvent> events_;
+    EventSink event_sink_;
     std::vector<std::string> undeliverable_;
 };
 
