@@ -1,0 +1,45 @@
+// A capture cut into clients (DESIGN "replay"): every MAC that sent a DHCP request or a TFTP
+// request is a client; its side is the frames it sent (DHCP, TFTP, ARP), in order, each with
+// the server's captured answers to it. A capture holding only client frames gives clients with
+// no answers: they are replayed without comparison.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/proto/address.hpp"
+#include "server/proto/frame.hpp"
+
+namespace bootstorm::replay {
+
+struct ClientStep {
+    enum class Kind : std::uint8_t { dhcp, tftp, arp };
+    Kind kind = Kind::dhcp;
+    std::size_t frame_number = 0;  // in the capture, from 1
+    proto::Frame frame;            // as the client sent it
+    // The server's frames that answer it, up to the client's next frame of the same exchange
+    // (same xid, same TFTP port, same ARP target).
+    std::vector<proto::Frame> answers;
+};
+
+struct CapturedClient {
+    proto::MacAddress mac;
+    std::vector<ClientStep> steps;
+    bool has_server_side() const;
+};
+
+struct Capture {
+    std::vector<CapturedClient> clients;          // in order of their first frame
+    std::optional<proto::Ipv4Address> server_ip;  // the server the clients talked to
+    std::size_t frames = 0;
+    std::size_t undecodable = 0;  // frames that are not Ethernet/ARP/IPv4 (IPv6 …)
+};
+
+// Reads a pcap or pcapng file; nullopt with `error` set when it cannot be read.
+std::optional<Capture> load_capture(const std::string& path, std::string& error);
+// The same from frames already in memory (tests).
+Capture cut_capture(const std::vector<proto::Bytes>& frames);
+
+}  // namespace bootstorm::replay
