@@ -102,6 +102,12 @@ TemplateScope target_scope(const TargetSite& site, const ScopePlace& place) {
     }
     scope.set("groups", TemplateValue::of_list(std::move(groups)));
 
+    std::vector<TemplateScope> architectures;
+    for (const std::uint16_t arch : site.architectures) {
+        architectures.push_back(TemplateScope{}.set("arch", std::to_string(arch)));
+    }
+    scope.set("architectures", TemplateValue::of_list(std::move(architectures)));
+
     for (const auto& [name, path] : place.programs) scope.set("program." + name, path);
     for (const auto& [name, path] : place.files) scope.set("file." + name, path);
     return scope;

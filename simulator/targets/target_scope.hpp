@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,8 +33,11 @@ struct MtftpSettings {
 
 struct TargetSite {
     std::vector<config::Node> nodes;                // the node database
-    std::map<std::string, std::string> boot_files;  // group -> boot file (BIOS)
+    std::map<std::string, std::string> boot_files;  // group -> boot file
     std::string default_boot_file = "pxelinux.0";
+    // Client architectures (option 93, RFC 4578 §2.1) that get the boot file: a mixed
+    // population needs its UEFI and ARM types listed, or those ROMs find no boot file (PXE-E53).
+    std::set<std::uint16_t> architectures{0};
     std::filesystem::path tftp_root;
     // Dynamic addresses for machines not in the node database; none: node database only.
     std::optional<std::pair<proto::Ipv4Address, proto::Ipv4Address>> pool;
