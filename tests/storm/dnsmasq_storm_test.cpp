@@ -59,22 +59,29 @@ TEST_F(StormTest, dnsmasq_ShowsLeaseCapAndTftpLimitInTheResults) {
             EXPECT_FALSE(client.failure->reason.empty());
         }
     }
-    // The lease cap: no more than 1,000 machines got an address, the rest failed in DHCP.
+    // The lease cap: no more than 1,000 machines got an address; at least the other 200 did
+    // not, and each of those either gave up in the DHCP phase (PXE-E51) or was still asking when
+    // the run ended (firmware with long DHCP schedules, or a slow machine: lost, not an error).
     std::size_t with_address = 0;
-    std::size_t no_offer = 0;
+    std::size_t without_address = 0;
     for (const results::ClientResult& client : outcome.run.clients) {
         const bool acked = std::any_of(client.timeline.begin(), client.timeline.end(),
                                        [](const client::PhaseRecord& r) {
                                            return r.phase == client::Phase::dhcp_ack_received;
                                        });
-        if (acked) ++with_address;
-        if (client.failure && client.failure->phase == client::Phase::dhcp_discover_sent &&
-            client.failure->reason.find("PXE-E51") != std::string::npos) {
-            ++no_offer;
+        if (acked) {
+            ++with_address;
+            continue;
         }
+        ++without_address;
+        const bool no_offer = client.failure &&
+                              client.failure->phase == client::Phase::dhcp_discover_sent &&
+                              client.failure->reason.find("PXE-E51") != std::string::npos;
+        const bool still_asking = client.status == client::RomStatus::running;
+        EXPECT_TRUE(no_offer || still_asking) << client.name << ": " << outcome_of(client);
     }
     EXPECT_LE(with_address, kLeaseMax);
-    EXPECT_GE(no_offer, kNodes - kLeaseMax);
+    EXPECT_GE(without_address, kNodes - kLeaseMax);
     // tftp-max 50: hundreds of ROMs ask at once; requests beyond 50 wait unanswered, so ROMs
     // retransmit them (and, depending on timing, some give up in the TFTP phase or are lost).
     EXPECT_GT(summary.tftp_retransmissions, 0u);
