@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "server/config/dns_name.hpp"
+#include "server/config/yaml_diagnostics.hpp"
 
 namespace bootstorm::config {
 
@@ -30,13 +31,6 @@ struct Field {
     std::string path;
     std::size_t line = 0;
 };
-
-std::size_t line_of(const YAML::Node& node) {
-    const int line = node.Mark().line;
-    return line < 0 ? 0 : static_cast<std::size_t>(line) + 1;
-}
-
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 std::string describe(const YAML::Node& node) {
     switch (node.Type()) {

@@ -9,18 +9,16 @@
 #include <set>
 #include <sstream>
 
+#include "server/config/yaml_diagnostics.hpp"
+
 namespace bootstorm::client {
 
 namespace {
 
 namespace fs = std::filesystem;
 
-std::size_t line_of(const YAML::Node& node) {
-    const int line = node.Mark().line;
-    return line < 0 ? 0 : static_cast<std::size_t>(line) + 1;
-}
-
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+using config::in_quotes;
+using config::line_of;
 
 std::string hint(std::string_view word, std::span<const std::string_view> candidates) {
     const std::string_view match = config::closest_match(word, candidates);

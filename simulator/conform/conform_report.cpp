@@ -3,34 +3,14 @@
 #include <sstream>
 #include <vector>
 
+#include "simulator/report/html_escape.hpp"
 #include "simulator/report/json_writer.hpp"
 
 namespace bootstorm::conform {
 
 namespace {
 
-std::string html_escape(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
+using report::html_escape;
 
 // Markdown table cells cannot hold '|'.
 std::string md_cell(std::string_view text) {

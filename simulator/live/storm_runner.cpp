@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <variant>
 
-#include "simulator/live/netns_scope.hpp"
 #include "simulator/pcap/pcap_writer.hpp"
+#include "simulator/targets/target_network.hpp"
 
 namespace bootstorm::live {
 namespace {
@@ -47,8 +47,8 @@ StormOutcome run_storm(const std::vector<scenario::PlannedClient>& clients,
     if (options.netns.empty()) {
         opened.emplace(options.interface);
     } else {
-        const NetnsScope inside(options.netns);
-        opened.emplace(options.interface);
+        // The socket keeps the namespace it was created in; this thread stays in its own.
+        targets::run_in_namespace(options.netns, [&] { opened.emplace(options.interface); });
     }
     PacketSocket& socket = *opened;
     std::optional<capture::PcapWriter> pcap;

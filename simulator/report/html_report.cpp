@@ -53,33 +53,6 @@ void write_table(const std::vector<std::string>& header,
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
 void write_html_report(const std::vector<results::RunResult>& runs, const ReportContext& ctx,
                        const std::vector<Plot>& plots, std::ostream& out) {
     const std::string title = html_escape(report_title(ctx));

@@ -6,6 +6,7 @@
 #include <ostream>
 #include <vector>
 
+#include "simulator/report/html_escape.hpp"
 #include "simulator/report/plots.hpp"
 #include "simulator/report/report_context.hpp"
 #include "simulator/results/run_result.hpp"
@@ -14,8 +15,5 @@ namespace bootstorm::report {
 
 void write_html_report(const std::vector<results::RunResult>& runs, const ReportContext& ctx,
                        const std::vector<Plot>& plots, std::ostream& out);
-
-// Text made safe for HTML element content and attribute values.
-std::string html_escape(std::string_view text);
 
 }  // namespace bootstorm::report

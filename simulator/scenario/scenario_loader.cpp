@@ -9,6 +9,7 @@
 #include <span>
 #include <sstream>
 
+#include "server/config/yaml_diagnostics.hpp"
 #include "simulator/scenario/scenario_plan.hpp"
 #include "simulator/scenario/server_config.hpp"
 #include "simulator/scenario/sweep.hpp"
@@ -20,12 +21,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::size_t line_of(const YAML::Node& node) {
-    const int line = node.Mark().line;
-    return line < 0 ? 0 : static_cast<std::size_t>(line) + 1;
-}
-
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+using config::in_quotes;
+using config::line_of;
 
 std::string join(std::span<const std::string_view> words) {
     std::string text;

@@ -4,8 +4,7 @@
 
 #include <sstream>
 
-#include "tests/live/process.hpp"
-#include "tests/live/scratch_dir.hpp"
+#include "tests/live/targets_harness.hpp"
 
 namespace bootstorm::live {
 namespace {

@@ -10,7 +10,7 @@
 #include <fstream>
 
 #include "tests/live/live_test.hpp"
-#include "tests/live/process.hpp"
+#include "tests/live/targets_harness.hpp"
 
 namespace bootstorm::live {
 namespace {
@@ -123,8 +123,9 @@ TEST_F(HarnessNetwork, StaleNamespacesAndScratchDirsOfDeadProcessesAreRemoved) {
         },
         Milliseconds{5000}));
 
-    const std::filesystem::path stale_dir = std::filesystem::temp_directory_path() /
-                                            ("bootstorm-live-" + std::to_string(dead) + "-Ab12cD");
+    const std::filesystem::path stale_dir =
+        std::filesystem::temp_directory_path() /
+        ("bootstorm-target-" + std::to_string(dead) + "-Ab12cD");
     std::filesystem::create_directories(stale_dir / "tftp");
 
     remove_stale_namespaces();

@@ -20,9 +20,8 @@
 #include "server/proto/tftp.hpp"
 #include "simulator/pcap/pcap_reader.hpp"
 #include "tests/live/netns_fixture.hpp"
-#include "tests/live/process.hpp"
-#include "tests/live/scratch_dir.hpp"
 #include "tests/live/server_process.hpp"
+#include "tests/live/targets_harness.hpp"
 
 namespace bootstorm::live {
 namespace {
@@ -138,7 +137,7 @@ SeenOnTheWire inspect(const std::vector<capture::CapturedFrame>& frames) {
 
 TEST(IpxeFirmware, PxeBootsFromBootstormdAndRunsAScriptThatFetchesASecondFile) {
     const std::vector<std::string> programs{"ip", "qemu-system-x86_64", "tcpdump"};
-    if (const auto reason = live_unavailable_reason(programs)) {
+    if (const auto reason = network_unavailable_reason(programs)) {
         if (std::getenv("CI") != nullptr) FAIL() << *reason << " (CI=true: this test must run)";
         GTEST_SKIP() << *reason;
     }

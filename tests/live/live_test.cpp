@@ -22,7 +22,7 @@ bool running_in_ci() {
 void LiveTest::SetUp() {
     std::vector<std::string> programs{"ip", "sysctl", "udhcpc", "dhclient", "atftp", "tftp"};
     programs.push_back(kind_ == ServerKind::bootstormd ? BOOTSTORM_BOOTSTORMD : "dnsmasq");
-    if (const auto reason = live_unavailable_reason(programs)) {
+    if (const auto reason = network_unavailable_reason(programs)) {
         if (running_in_ci()) FAIL() << *reason << " (CI=true: the live tests must run)";
         GTEST_SKIP() << *reason;
     }

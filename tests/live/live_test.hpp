@@ -15,9 +15,9 @@
 
 #include "tests/live/dhcp_clients.hpp"
 #include "tests/live/netns_fixture.hpp"
-#include "tests/live/scratch_dir.hpp"
 #include "tests/live/server_process.hpp"
 #include "tests/live/server_setup.hpp"
+#include "tests/live/targets_harness.hpp"
 
 namespace bootstorm::live {
 

@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "tests/live/netns_fixture.hpp"
-#include "tests/live/scratch_dir.hpp"
+#include "tests/live/targets_harness.hpp"
 
 namespace bootstorm::live {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/live/process.hpp"
+#include "tests/live/targets_harness.hpp"
 
 namespace bootstorm::live {
 

@@ -11,7 +11,7 @@
 
 #include "server/proto/address.hpp"
 #include "tests/live/netns_fixture.hpp"
-#include "tests/live/process.hpp"
+#include "tests/live/targets_harness.hpp"
 
 namespace bootstorm::live {
 

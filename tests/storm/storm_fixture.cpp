@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "tests/live/process.hpp"
+#include "tests/live/targets_harness.hpp"
 
 #ifndef BOOTSTORM_BOOTSTORMD
 #error "BOOTSTORM_BOOTSTORMD (the path of the bootstormd binary) must be defined"
@@ -34,7 +34,7 @@ void StormTest::SetUp() {
             .find("dnsmasq") != std::string::npos;
     std::vector<std::string> programs{"ip", "sysctl", BOOTSTORM_BOOTSTORMD};
     if (dnsmasq_test) programs.push_back("dnsmasq");
-    if (const auto reason = live_unavailable_reason(programs)) {
+    if (const auto reason = network_unavailable_reason(programs)) {
         if (running_in_ci()) FAIL() << *reason << " (CI=true: the storm tests must run)";
         GTEST_SKIP() << *reason;
     }

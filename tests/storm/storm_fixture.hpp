@@ -17,8 +17,8 @@
 #include "simulator/live/population.hpp"
 #include "simulator/live/storm_runner.hpp"
 #include "tests/live/netns_fixture.hpp"
-#include "tests/live/scratch_dir.hpp"
 #include "tests/live/server_process.hpp"
+#include "tests/live/targets_harness.hpp"
 
 namespace bootstorm::live {
 
