@@ -38,8 +38,9 @@ std::optional<std::uint32_t> request_xid(const proto::Frame& frame) {
 }  // namespace
 
 bool CapturedClient::has_server_side() const {
-    return std::any_of(steps.begin(), steps.end(),
-                       [](const ClientStep& step) { return !step.answers.empty(); });
+    return server_heard || std::any_of(steps.begin(), steps.end(), [](const ClientStep& step) {
+               return !step.answers.empty();
+           });
 }
 
 Capture cut_capture(const std::vector<proto::Bytes>& frames) {
@@ -75,6 +76,7 @@ Capture cut_capture(const std::vector<proto::Bytes>& frames) {
     std::map<std::uint32_t, std::pair<std::size_t, std::size_t>> dhcp_open;      // xid -> step
     std::map<std::uint16_t, std::pair<std::size_t, std::size_t>> tftp_open;      // port -> step
     std::map<proto::Ipv4Address, std::pair<std::size_t, std::size_t>> arp_open;  // tpa -> step
+    bool server_heard = false;
     for (std::size_t number = 0; number < decoded.size(); ++number) {
         const proto::Frame& frame = decoded[number];
         if (!frame.arp && !frame.udp) continue;
@@ -97,6 +99,7 @@ Capture cut_capture(const std::vector<proto::Bytes>& frames) {
             continue;
         }
         // A frame from someone else: does it answer an open exchange?
+        server_heard = true;
         std::optional<std::pair<std::size_t, std::size_t>> answered;
         if (frame.udp && is_dhcp_server_port(frame.udp->source_port)) {
             const auto message = proto::decode_dhcp(frame.payload);
@@ -120,6 +123,7 @@ Capture cut_capture(const std::vector<proto::Bytes>& frames) {
             capture.clients[answered->first].steps[answered->second].answers.push_back(frame);
         }
     }
+    for (CapturedClient& client : capture.clients) client.server_heard = server_heard;
     return capture;
 }
 

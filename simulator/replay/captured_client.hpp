@@ -27,6 +27,9 @@ struct ClientStep {
 struct CapturedClient {
     proto::MacAddress mac;
     std::vector<ClientStep> steps;
+    // The capture holds frames from another station (a server's answers or its own probes,
+    // such as a ping check's ARP): its silence towards this client was captured too.
+    bool server_heard = false;
     bool has_server_side() const;
 };
 

@@ -84,6 +84,10 @@ public:
           options_(options) {
         result_.mac = client.mac;
         result_.compared_with_capture = client.has_server_side();
+        for (const ClientStep& step : client.steps) {
+            if (step.kind == ClientStep::Kind::dhcp && !step.answers.empty())
+                answered_xids_.insert(proto::decode_dhcp(step.frame.payload).value().xid);
+        }
     }
 
     ClientReplay run() {
@@ -113,10 +117,16 @@ private:
         return captured_server_ && ip == *captured_server_ ? target_.server_ip : ip;
     }
 
+    // The address the captured server leased becomes the one the target leased.
+    proto::Ipv4Address rewrite_client(proto::Ipv4Address ip) const {
+        return captured_lease_ && offered_ && ip == *captured_lease_ ? *offered_ : ip;
+    }
+
     void send(const proto::Frame& original, proto::Ipv4Address destination, proto::MacAddress mac,
               std::uint16_t destination_port, const proto::Bytes& payload) {
-        port_.send(proto::build_udp_frame(client_.mac, mac, original.ipv4->source, destination,
-                                          original.udp->source_port, destination_port, payload));
+        port_.send(proto::build_udp_frame(client_.mac, mac, rewrite_client(original.ipv4->source),
+                                          destination, original.udp->source_port, destination_port,
+                                          payload));
     }
 
     std::optional<proto::Frame> await(const std::function<bool(const proto::Frame&)>& wanted,
@@ -215,11 +225,22 @@ private:
             step.answers.empty()
                 ? std::nullopt
                 : std::optional(proto::decode_dhcp(step.answers.front().payload).value());
-        // A server may stay silent once (dnsmasq's ping check) and answer a retransmission:
-        // an exchange the capture shows unanswered is not compared.
-        if (!captured) return;
+        const auto type = message.message_type();
+        const std::string request =
+            type.ok() ? std::string(to_string(type.value())) : std::string("BOOTREQUEST");
+        if (!captured) {
+            // A server may stay silent once (dnsmasq's ping check) and answer a retransmission
+            // of the same exchange: that silence is not compared. An exchange the capture shows
+            // never answered (the client gave up first) is: the target must stay silent too.
+            if (answered_xids_.contains(captured_xid)) return;
+            ++result_.compared;
+            if (got)
+                diverge("captured server sent nothing to " + request + "; target sent " +
+                        dhcp_summary(*got));
+            return;
+        }
+        if (!captured->yiaddr.is_any()) captured_lease_ = captured->yiaddr;
         ++result_.compared;
-        const std::string request = std::string(to_string(message.message_type().value()));
         if (!got)
             return diverge("captured server answered " + request + " with " +
                            dhcp_summary(*captured) + "; target sent nothing");
@@ -229,7 +250,8 @@ private:
 
     void tftp(const ClientStep& step) {
         const auto packet = proto::decode_tftp(step.frame.payload).value();
-        own_ips_.insert(step.frame.ipv4->source);
+        const proto::Ipv4Address source = rewrite_client(step.frame.ipv4->source);
+        own_ips_.insert(source);
         const auto mac = server_mac();
         if (!mac)
             return diverge("the target did not answer ARP for " + target_.server_ip.to_string());
@@ -282,7 +304,7 @@ private:
         if (auto difference = compare_tftp(captured, *got); !difference.empty()) {
             // End the target's transfer cleanly before reporting (RFC 1350 §7).
             port_.send(proto::build_udp_frame(
-                client_.mac, *mac, step.frame.ipv4->source, target_.server_ip, client_port, from,
+                client_.mac, *mac, source, target_.server_ip, client_port, from,
                 proto::encode_tftp_error(proto::TftpErrorCode::not_defined, "replay diverged")));
             diverge(difference);
         }
@@ -290,9 +312,10 @@ private:
 
     void arp(const ClientStep& step) {
         const proto::Ipv4Address asked = rewrite_server(step.frame.arp->tpa);
-        if (!step.frame.arp->spa.is_any()) own_ips_.insert(step.frame.arp->spa);
-        const proto::ArpPacket request{proto::ArpOperation::request, client_.mac,
-                                       step.frame.arp->spa, proto::MacAddress{}, asked};
+        const proto::Ipv4Address sender = rewrite_client(step.frame.arp->spa);
+        if (!sender.is_any()) own_ips_.insert(sender);
+        const proto::ArpPacket request{proto::ArpOperation::request, client_.mac, sender,
+                                       proto::MacAddress{}, asked};
         port_.send(proto::build_arp_frame(client_.mac, proto::MacAddress::broadcast(), request));
         const bool expect = !step.answers.empty() || !result_.compared_with_capture;
         const auto reply = await(
@@ -316,6 +339,8 @@ private:
     ClientReplay result_;
     std::optional<proto::MacAddress> server_mac_;
     std::optional<proto::Ipv4Address> offered_;
+    std::optional<proto::Ipv4Address> captured_lease_;  // yiaddr in the captured answers
+    std::set<std::uint32_t> answered_xids_;             // DHCP exchanges answered in the capture
     std::set<proto::Ipv4Address> own_ips_;
     std::map<std::uint32_t, std::uint32_t> xids_;
     std::map<std::uint16_t, std::uint16_t> target_tid_;  // client port -> target's TID

@@ -1,10 +1,13 @@
 // Replays each captured client over a FramePort against a target, as fast as the target
 // answers: its DHCP requests (server identifier and requested address rewritten to what the
 // target said, xid kept unless asked), its ARP requests for the server, and its TFTP exchanges
-// (server address and transfer port rewritten; ACKs follow the target's blocks). Each answer is
+// (server address and transfer port rewritten; ACKs follow the target's blocks), all from the
+// address the target leased in place of the captured one. Each answer is
 // compared with the captured one field by field, ignoring what legitimately differs (xid, lease
 // times, ports, addresses from the pool, tsize values), and the first divergence per client is
-// reported in plain words.
+// reported in plain words. A DHCP exchange the captured server never answered while the server
+// was heard (a client that gave up during a ping check) is compared too: an answer from the
+// target is the divergence ("captured server sent nothing to DHCPDISCOVER; target sent …").
 #pragma once
 
 #include <cstdint>
