@@ -15,8 +15,9 @@ usage: ./setup.sh run|test
          storm scenario in ns-3, classic vs tuned) and write its report under
          reports/generated/default/
   test   install missing Debian packages, then run the whole suite:
-           1. warnings-as-errors build + every ctest label (unit, vectors, cli, live, storm, fuzz replay)
-           2. the same tests but the 1,000-ROM storms under AddressSanitizer + UBSan
+           1. warnings-as-errors build + every ctest label (unit, vectors, cli, live, storm, matrix,
+              fuzz replay)
+           2. the same tests but the storms and the peer matrix under AddressSanitizer + UBSan
            3. each decoder fuzz target under libFuzzer for FUZZ_SECONDS (default 30) each
 
 environment:
@@ -134,9 +135,11 @@ run_test_suite() {
 
     echo "== 2/3: AddressSanitizer + UndefinedBehaviorSanitizer build, all tests but the storms"
     configure_and_build "$top/build-sanitize" -DBOOTSTORM_WERROR=ON -DBOOTSTORM_SANITIZE=ON
-    # The 1,000-ROM storms (label storm) run the same runtime and engines as the other tests;
-    # under the sanitizers they would take most of CI's time for no extra coverage.
-    ctest --test-dir "$top/build-sanitize" --parallel "$jobs" --label-exclude storm --output-on-failure
+    # The 1,000-ROM storms (label storm) and the conformance matrix against every peer (label
+    # matrix) run the same runtime, engines and checks as the other tests; under the sanitizers
+    # they would take most of CI's time for no extra coverage.
+    ctest --test-dir "$top/build-sanitize" --parallel "$jobs" --label-exclude 'storm|matrix' \
+        --output-on-failure
 
     if ((fuzz_seconds > 0)); then
         echo "== 3/3: libFuzzer, ${fuzz_seconds}s per decoder"

@@ -60,8 +60,8 @@ TEST_F(StormTest, dnsmasq_ShowsLeaseCapAndTftpLimitInTheResults) {
         }
     }
     // The lease cap: no more than 1,000 machines got an address; at least the other 200 did
-    // not, and each of those either gave up in the DHCP phase (PXE-E51) or was still asking when
-    // the run ended (firmware with long DHCP schedules, or a slow machine: lost, not an error).
+    // not, and each of those either gave up in the DHCP phase or was still asking when the run
+    // ended (firmware with long DHCP schedules, or a slow machine: lost, not an error).
     std::size_t with_address = 0;
     std::size_t without_address = 0;
     for (const results::ClientResult& client : outcome.run.clients) {
@@ -74,11 +74,13 @@ TEST_F(StormTest, dnsmasq_ShowsLeaseCapAndTftpLimitInTheResults) {
             continue;
         }
         ++without_address;
-        const bool no_offer = client.failure &&
-                              client.failure->phase == client::Phase::dhcp_discover_sent &&
-                              client.failure->reason.find("PXE-E51") != std::string::npos;
+        // Under load dnsmasq may also offer and then not acknowledge (its lease table is full
+        // by the time the REQUEST arrives): a DHCP-phase failure all the same.
+        const bool gave_up_in_dhcp =
+            client.failure && (client.failure->phase == client::Phase::dhcp_discover_sent ||
+                               client.failure->phase == client::Phase::dhcp_request_sent);
         const bool still_asking = client.status == client::RomStatus::running;
-        EXPECT_TRUE(no_offer || still_asking) << client.name << ": " << outcome_of(client);
+        EXPECT_TRUE(gave_up_in_dhcp || still_asking) << client.name << ": " << outcome_of(client);
     }
     EXPECT_LE(with_address, kLeaseMax);
     EXPECT_GE(without_address, kNodes - kLeaseMax);
