@@ -14,7 +14,7 @@ namespace bootstorm::cli {
 namespace {
 
 constexpr std::string_view help_text =
-    R"(usage: bootstorm replay CAPTURE --target NAME [--json] [--new-xid]
+    R"(usage: bootstorm replay CAPTURE --target NAME [--json] [--new-xid] [--timing original]
 
 Cut a capture (pcap or pcapng, Ethernet) into clients: every MAC that sent a DHCP or TFTP
 request, with its DHCP, ARP and TFTP frames and the captured server's answers. Replay each
@@ -28,6 +28,8 @@ options:
   --target NAME   the server to replay against (required)
   --json          print JSON instead of text
   --new-xid       give each DHCP exchange a fresh xid
+  --timing MODE   fast (default): each frame as soon as the target has answered the one
+                  before; original: each frame at its captured offset from the client's first
   --targets-dir DIR, --program NAME=PATH   as for `bootstorm conform`
   -h, --help      this text
 
@@ -101,6 +103,11 @@ int replay_command(std::span<const std::string_view> args) {
             json = true;
         } else if (arg == "--new-xid") {
             replay_options.new_xid = true;
+        } else if (arg == "--timing") {
+            if (!has_value || (args[i + 1] != "fast" && args[i + 1] != "original")) {
+                return usage_error("--timing takes fast or original");
+            }
+            replay_options.original_timing = args[++i] == "original";
         } else if (arg == "--target") {
             if (!has_value) return usage_error("--target needs a name");
             target_name = std::string(args[++i]);

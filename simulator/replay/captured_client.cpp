@@ -43,7 +43,13 @@ bool CapturedClient::has_server_side() const {
            });
 }
 
-Capture cut_capture(const std::vector<proto::Bytes>& frames) {
+Capture cut_capture(const std::vector<proto::Bytes>& frames,
+                    const std::vector<std::int64_t>& timestamps_ns) {
+    const auto at = [&](std::size_t number) {
+        if (number >= timestamps_ns.size()) return engine::Duration{};
+        return std::chrono::duration_cast<engine::Duration>(
+            std::chrono::nanoseconds(timestamps_ns[number] - timestamps_ns.front()));
+    };
     Capture capture;
     std::vector<proto::Frame> decoded;
     for (const auto& bytes : frames) {
@@ -85,15 +91,15 @@ Capture cut_capture(const std::vector<proto::Bytes>& frames) {
             std::vector<ClientStep>& steps = capture.clients[client->second].steps;
             const auto where = std::pair{client->second, steps.size()};
             if (const auto xid = request_xid(frame)) {
-                steps.push_back({ClientStep::Kind::dhcp, number + 1, frame, {}});
+                steps.push_back({ClientStep::Kind::dhcp, number + 1, at(number), frame, {}});
                 dhcp_open[*xid] = where;
             } else if (frame.udp && tftp_of(frame) &&
                        (is_tftp_request(frame) ||
                         tftp_port_owner.contains(frame.udp->source_port))) {
-                steps.push_back({ClientStep::Kind::tftp, number + 1, frame, {}});
+                steps.push_back({ClientStep::Kind::tftp, number + 1, at(number), frame, {}});
                 tftp_open[frame.udp->source_port] = where;
             } else if (frame.arp && frame.arp->oper == proto::ArpOperation::request) {
-                steps.push_back({ClientStep::Kind::arp, number + 1, frame, {}});
+                steps.push_back({ClientStep::Kind::arp, number + 1, at(number), frame, {}});
                 arp_open[frame.arp->tpa] = where;
             }
             continue;
@@ -139,11 +145,13 @@ std::optional<Capture> load_capture(const std::string& path, std::string& error)
         return std::nullopt;
     }
     std::vector<proto::Bytes> frames;
+    std::vector<std::int64_t> timestamps_ns;
     // Bounded by the file: next() ends with EndOfCapture or an error.
     while (true) {
         auto outcome = reader.next();
         if (auto* frame = std::get_if<capture::CapturedFrame>(&outcome)) {
             frames.push_back(std::move(frame->data));
+            timestamps_ns.push_back(frame->timestamp_ns);
         } else if (auto* failure = std::get_if<capture::ReadError>(&outcome)) {
             error = failure->message;
             return std::nullopt;
@@ -151,7 +159,7 @@ std::optional<Capture> load_capture(const std::string& path, std::string& error)
             break;
         }
     }
-    return cut_capture(frames);
+    return cut_capture(frames, timestamps_ns);
 }
 
 }  // namespace bootstorm::replay

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "server/engine/engine.hpp"
 #include "server/proto/address.hpp"
 #include "server/proto/frame.hpp"
 
@@ -18,6 +19,7 @@ struct ClientStep {
     enum class Kind : std::uint8_t { dhcp, tftp, arp };
     Kind kind = Kind::dhcp;
     std::size_t frame_number = 0;  // in the capture, from 1
+    engine::Duration at{};         // when the client sent it, since the capture's first frame
     proto::Frame frame;            // as the client sent it
     // The server's frames that answer it, up to the client's next frame of the same exchange
     // (same xid, same TFTP port, same ARP target).
@@ -42,7 +44,9 @@ struct Capture {
 
 // Reads a pcap or pcapng file; nullopt with `error` set when it cannot be read.
 std::optional<Capture> load_capture(const std::string& path, std::string& error);
-// The same from frames already in memory (tests).
-Capture cut_capture(const std::vector<proto::Bytes>& frames);
+// The same from frames already in memory (tests); `timestamps_ns` gives each frame's capture
+// time (empty: every step at 0, so original timing replays as fast as the target answers).
+Capture cut_capture(const std::vector<proto::Bytes>& frames,
+                    const std::vector<std::int64_t>& timestamps_ns = {});
 
 }  // namespace bootstorm::replay

@@ -91,7 +91,9 @@ public:
     }
 
     ClientReplay run() {
+        const conform::Instant start = port_.now();
         for (const ClientStep& step : client_.steps) {
+            if (options_.original_timing) pace_until(start + (step.at - client_.steps.front().at));
             ++result_.steps;
             switch (step.kind) {
                 case ClientStep::Kind::dhcp:
@@ -168,6 +170,12 @@ private:
             if (reply) server_mac_ = reply->arp->sha;
         }
         return server_mac_;
+    }
+
+    // Waits, as the captured client did, answering ARP for its addresses meanwhile; frames
+    // that arrive in the pause answer nothing the replay still asks and are let go.
+    void pace_until(conform::Instant due) {
+        if (port_.now() < due) await([](const proto::Frame&) { return false; }, due - port_.now());
     }
 
     void diverge(std::string text) { result_.divergence = std::move(text); }

@@ -1,5 +1,5 @@
 // Replays each captured client over a FramePort against a target, as fast as the target
-// answers: its DHCP requests (server identifier and requested address rewritten to what the
+// answers or with the captured timing (ReplayOptions::original_timing): its DHCP requests (server identifier and requested address rewritten to what the
 // target said, xid kept unless asked), its ARP requests for the server, and its TFTP exchanges
 // (server address and transfer port rewritten; ACKs follow the target's blocks), all from the
 // address the target leased in place of the captured one. Each answer is
@@ -22,6 +22,10 @@ namespace bootstorm::replay {
 
 struct ReplayOptions {
     bool new_xid = false;  // give every DHCP exchange a fresh xid
+    // Send each client frame no earlier than its captured offset from the client's first frame
+    // (a firmware's retry pacing, a give-up that depends on timing), instead of as soon as the
+    // target has answered the previous one.
+    bool original_timing = false;
 };
 
 struct ClientReplay {

@@ -3,6 +3,8 @@
 // divergence in plain words; a client-only capture replays without comparison.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 
@@ -90,6 +92,37 @@ TEST(Replay, BootstormdCaptureReplaysWithoutDivergence) {
         EXPECT_TRUE(result.divergence.empty()) << id << ": " << result.divergence;
         EXPECT_GT(result.compared, 1u) << id;
     }
+}
+
+TEST(Replay, OriginalTimingKeepsTheCapturedPauses) {
+    auto target = conform::make_bootstormd_inprocess();
+    const std::vector<proto::Bytes> frames = record_check(*target, "dhcp.request_gets_ack");
+    // The same frames, captured 3 s apart: the DISCOVER and the REQUEST are 6 s apart or more.
+    std::vector<std::int64_t> timestamps_ns;
+    for (std::size_t i = 0; i < frames.size(); ++i)
+        timestamps_ns.push_back(static_cast<std::int64_t>(i) * 3'000'000'000);
+    const Capture capture = cut_capture(frames, timestamps_ns);
+    ASSERT_EQ(capture.clients.size(), 1u);
+    const CapturedClient& client = capture.clients[0];
+    ASSERT_GE(client.steps.size(), 2u);
+    const engine::Duration span = client.steps.back().at - client.steps.front().at;
+    ASSERT_GE(span, std::chrono::seconds(3));
+
+    ReplayOptions original;
+    original.original_timing = true;
+    auto paced = target->open();
+    const conform::Instant paced_start = paced->now();
+    const ClientReplay paced_result =
+        replay_client(client, capture.server_ip, target->profile(), *paced, original);
+    EXPECT_TRUE(paced_result.divergence.empty()) << paced_result.divergence;
+    EXPECT_GE(paced->now() - paced_start, span);
+
+    auto fast = target->open();
+    const conform::Instant fast_start = fast->now();
+    const ClientReplay fast_result =
+        replay_client(client, capture.server_ip, target->profile(), *fast);
+    EXPECT_TRUE(fast_result.divergence.empty()) << fast_result.divergence;
+    EXPECT_LT(fast->now() - fast_start, span);
 }
 
 TEST(Replay, BrokenServerDivergesInPlainWords) {
