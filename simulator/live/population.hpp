@@ -1,8 +1,9 @@
-// INTERIM until the scenario planner (simulator/scenario plan_clients) lands: the live storm's
-// population built directly — a numbered node database on 198.18.0.0/16, firmware profiles from
-// the catalogue assigned round-robin, a short boot chain, and power-on offsets for the three
-// patterns (all at once, k per second, uniformly random in a window). The planner will compute
-// the same things from a scenario file; the runtime only honours PlannedClient::power_on.
+// The live storm's built-in population, for `bootstorm live` without --scenario and for the
+// storm tests: a numbered node database on 198.18.0.0/16, every firmware profile of the
+// catalogue in equal shares, a short boot chain and its files, and the --pattern syntax of the
+// three power-on patterns (all at once, k per second, uniformly random in a window). With a
+// scenario file the scenario planner (simulator/scenario) builds the population instead; the
+// runtime itself only honours PlannedClient::power_on.
 #pragma once
 
 #include <cstddef>
