@@ -4,11 +4,14 @@
 #include <sstream>
 #include <vector>
 
+#include "simulator/report/html_escape.hpp"
 #include "simulator/report/json_writer.hpp"
 
 namespace bootstorm::daemon {
 
 namespace {
+
+using report::html_escape;
 
 // One line of output: a node of the database, a client seen, or both.
 struct Entry {
@@ -56,29 +59,6 @@ std::string ip_of(const Entry& e) {
 
 std::string phase_of(const Entry& e) {
     return e.state != nullptr ? std::string(to_string(e.state->phase)) : "unseen";
-}
-
-std::string html_escape(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
 }
 
 std::string age_text(std::int64_t now_ms, std::int64_t then_ms) {
